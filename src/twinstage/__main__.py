@@ -1,0 +1,5 @@
+"""``python -m twinstage`` runs the command line."""
+
+from twinstage.cli.main import main
+
+raise SystemExit(main())
