@@ -12,9 +12,7 @@ for m in CesiumMan/CesiumMan.glb VRM0_Cryptovoxels/cryptovoxels.vrm \
          VRMA_three-vrm_idle_loop/idle_loop.vrma; do
   "$ts" inspect "$corpus/$m"; echo
 done
-echo "CesiumMan at t=1.0 s (hips and first joints, world translation):"
-"$ts" pose "$corpus/CesiumMan/CesiumMan.glb" --time 1.0 --json | python3 -c '
-import json, sys
-d = json.load(sys.stdin)
-for n in d["nodes"][:6]:
-    w = n["world"]; print(f"  {n[\"index\"]:3d} {n[\"name\"][:20]:20s} ({w[12]:+.3f}, {w[13]:+.3f}, {w[14]:+.3f})")'
+"$ts" pose "$corpus/CesiumMan/CesiumMan.glb" --time 1.0 | head -8
+echo
+echo "The desktop app (stage, beat-synced playback, twin views) is on its way; until then"
+echo "this is the inspector. Try: $ts inspect --help"

@@ -96,9 +96,11 @@ def cmd_pose(args: argparse.Namespace) -> int:
     pose = evaluate(asset, args.time, index)
     nodes = [{"index": i, "name": n.name, "world": matrix_to_gltf(pose.world[i])}
              for i, n in enumerate(asset.nodes)]
-    if args.json or not sys.stdout.isatty():
+    if args.json:
         _dump({"time": args.time, "animation": index, "nodes": nodes})
     else:
+        clip = "rest pose" if index is None else f"animation {index}"
+        print(f"{Path(args.model).name} at t={args.time:g} s ({clip}): world translation")
         for n in nodes:
             w = n["world"]
             print(f"{n['index']:4d} {n['name'][:24]:24s} t=({w[12]:+.4f}, {w[13]:+.4f}, "

@@ -51,7 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--animation", metavar="I|NAME",
                    help="animation index or name (default: the first, if any)")
     s.add_argument("--json", action="store_true",
-                   help="JSON output (the default; a table without it)")
+                   help="JSON output (16 column-major floats per node); a table without it")
     return p
 
 
