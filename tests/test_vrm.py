@@ -986,3 +986,11 @@ def test_wrong_json_only_raises_gltf_error(make: Any, parse: Any) -> None:
         outcomes["error"] += 1
     assert outcomes["ok"] > 100
     assert outcomes["error"] > 100
+
+
+def test_srgb_to_linear_clamps_out_of_range_colours() -> None:
+    from twinstage.model.conventions import srgb_to_linear
+
+    assert srgb_to_linear(1e300) == 1.0
+    assert srgb_to_linear(-5.0) == 0.0
+    assert srgb_to_linear(0.5) == pytest.approx(0.21404, abs=1e-5)

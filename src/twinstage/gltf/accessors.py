@@ -68,6 +68,10 @@ def element_layout(ctype: int, atype: str) -> tuple[int, int, int]:
 
     Matrices of 1- and 2-byte components pad each column to 4 bytes (section 3.6.2.4).
     """
+    return _LAYOUTS[(ctype, atype)]
+
+
+def _layout(ctype: int, atype: str) -> tuple[int, int, int]:
     n = TYPE_SIZES[atype]
     size = COMPONENT_DTYPES[ctype].itemsize
     if atype.startswith("MAT"):
@@ -77,9 +81,12 @@ def element_layout(ctype: int, atype: str) -> tuple[int, int, int]:
     return 1, n, n * size
 
 
+_LAYOUTS = {(c, t): _layout(c, t) for c in COMPONENT_DTYPES for t in TYPE_SIZES}
+
+
 def element_size(ctype: int, atype: str) -> int:
     """Bytes one element occupies (with matrix column padding)."""
-    cols, _rows, col_stride = element_layout(ctype, atype)
+    cols, _rows, col_stride = _LAYOUTS[(ctype, atype)]
     return cols * col_stride
 
 
@@ -131,7 +138,8 @@ def normalized(data: NDArray[Any], component_type: int) -> NDArray[np.float32]:
 def _view(reader: Reader, pointer: str, view: BufferView, offset: int,
           info: AccessorInfo) -> NDArray[Any]:
     dtype = COMPONENT_DTYPES[info.component_type]
-    esize = element_size(info.component_type, info.type)
+    cols, rows, col_stride = _LAYOUTS[(info.component_type, info.type)]
+    esize = cols * col_stride
     stride = view.stride or esize
     if view.stride is not None and view.stride < esize:
         reader.fail(pointer, f"bufferView byteStride {view.stride} is smaller than one "
@@ -140,7 +148,6 @@ def _view(reader: Reader, pointer: str, view: BufferView, offset: int,
     if need > len(view.data):
         reader.fail(pointer, f"{info.count} elements from byte {offset} need {need} bytes but the "
                              f"bufferView has {len(view.data)}")
-    cols, rows, col_stride = element_layout(info.component_type, info.type)
     if col_stride != rows * dtype.itemsize:  # padded matrix columns: gather
         arr = np.ndarray((info.count, cols, rows), dtype, view.data, offset,
                          (stride, col_stride, dtype.itemsize))

@@ -15,7 +15,7 @@ from numpy.typing import NDArray
 from twinstage.errors import GltfError
 from twinstage.gltf import accessors as acc
 from twinstage.gltf.document import JsonObject, Reader, child
-from twinstage.gltf.io import Container, read_uri
+from twinstage.gltf.io import Container, model_folder, read_uri
 from twinstage.model.scene import Warning_
 
 T = TypeVar("T")
@@ -57,6 +57,14 @@ class LoaderBase:
         self.r = self.reader
 
     # -- plumbing ----------------------------------------------------------------
+    @property
+    def folder(self) -> str:
+        """The model's folder, symlinks resolved once per load (URIs must stay inside)."""
+        found: str | None = self._memo.get(("folder", 0))
+        if found is None:
+            found = self._memo[("folder", 0)] = model_folder(self.path)
+        return found
+
     def _warn(self, pointer: str, message: str) -> None:
         w = Warning_(pointer, message)
         if w not in self.warnings:
@@ -120,7 +128,7 @@ class LoaderBase:
                 self.r.fail(p, "buffer has no uri and the file has no GLB binary chunk for it")
             data = self.container.binary
         else:
-            data = memoryview(read_uri(self.path, uri, child(p, "uri"))[0])
+            data = memoryview(read_uri(self.path, uri, child(p, "uri"), self.folder)[0])
         if len(data) < length:
             self.r.fail(child(p, "byteLength"),
                         f"buffer declares {length} bytes but its data has {len(data)}")

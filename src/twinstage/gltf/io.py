@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import os
 import re
 import struct
 from dataclasses import dataclass
@@ -136,7 +137,8 @@ def _read_file(path: Path, model: Path) -> bytes:
         raise GltfError(model, "", f"cannot read {path.name!r}: {exc.strerror}") from None
 
 
-def read_uri(model: Path, uri: str, pointer: str) -> tuple[bytes, str | None]:
+def read_uri(model: Path, uri: str, pointer: str, folder: str | None = None
+             ) -> tuple[bytes, str | None]:
     """Bytes a URI refers to and its MIME type (``data:`` URIs only).
 
     Parameters
@@ -147,6 +149,8 @@ def read_uri(model: Path, uri: str, pointer: str) -> tuple[bytes, str | None]:
         The URI as written in the file.
     pointer : str
         JSON pointer of the ``uri`` property, for messages.
+    folder : str, optional
+        :func:`model_folder` of ``model``, when the caller already has it.
     """
     if uri.startswith("data:"):
         return _decode_data_uri(model, uri, pointer)
@@ -158,13 +162,21 @@ def read_uri(model: Path, uri: str, pointer: str) -> tuple[bytes, str | None]:
     if rel.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", rel) or "\x00" in rel:
         raise GltfError(model, pointer, f"absolute path {uri!r} is not allowed; "
                                         "resources must be relative to the model")
-    folder = model.resolve().parent
-    target = (folder / rel).resolve()
+    folder = folder or model_folder(model)
+    target = Path(os.path.realpath(os.path.join(folder, rel)))
     if not target.is_relative_to(folder):
         raise GltfError(model, pointer, f"{uri!r} points outside the model's folder")
-    if not target.exists():
-        raise GltfError(model, pointer, f"file {uri!r} not found next to the model")
-    return _read_file(target, model), None
+    try:
+        return _read_file(target, model), None
+    except GltfError:
+        if not target.exists():
+            raise GltfError(model, pointer, f"file {uri!r} not found next to the model") from None
+        raise
+
+
+def model_folder(model: Path) -> str:
+    """The model's folder with symlinks resolved (URIs must stay inside it)."""
+    return os.path.dirname(os.path.realpath(model))
 
 
 def _decode_data_uri(model: Path, uri: str, pointer: str) -> tuple[bytes, str | None]:

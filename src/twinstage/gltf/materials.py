@@ -35,7 +35,7 @@ class MaterialLoader(LoaderBase):
         if uri is not None:
             if "bufferView" in im:
                 self.r.fail(p, "an image may have a uri or a bufferView, not both")
-            data, data_mime = read_uri(self.path, uri, child(p, "uri"))
+            data, data_mime = read_uri(self.path, uri, child(p, "uri"), self.folder)
             mime = mime or data_mime
             where = child(p, "uri")
         else:
