@@ -26,6 +26,8 @@ COMPONENT_DTYPES: dict[int, np.dtype[Any]] = {
     5126: np.dtype("<f4"),
 }
 TYPE_SIZES = {"SCALAR": 1, "VEC2": 2, "VEC3": 3, "VEC4": 4, "MAT2": 4, "MAT3": 9, "MAT4": 16}
+MAX_ZERO_ACCESSOR_BYTES = 256 * 1024 * 1024
+"""Largest accessor without a bufferView (all zeros, sparse base) that is allocated."""
 _NORM_DIVISOR = {5120: 127.0, 5121: 255.0, 5122: 32767.0, 5123: 65535.0}
 
 
@@ -114,6 +116,11 @@ def decode(reader: Reader, acc: JsonObject, pointer: str, views: list[BufferView
         offset = reader.get_int(acc, "byteOffset", pointer, 0)
         out = _view(reader, pointer, view, offset, info)
     else:
+        nbytes = info.count * n * dtype.itemsize
+        if nbytes > MAX_ZERO_ACCESSOR_BYTES:
+            reader.fail(pointer, f"an accessor without a bufferView declares {info.count} "
+                                 f"elements ({nbytes} bytes of zeros), over the "
+                                 f"{MAX_ZERO_ACCESSOR_BYTES} byte limit")
         out = np.zeros((info.count, n), dtype)
     if "sparse" in acc:
         out = _apply_sparse(reader, acc, pointer, views, info, out)
@@ -144,6 +151,9 @@ def _view(reader: Reader, pointer: str, view: BufferView, offset: int,
     if view.stride is not None and view.stride < esize:
         reader.fail(pointer, f"bufferView byteStride {view.stride} is smaller than one "
                              f"{info.type} element ({esize} bytes)")
+    if offset % dtype.itemsize:
+        reader.fail(pointer, f"byteOffset {offset} is not a multiple of the component size "
+                             f"{dtype.itemsize}")
     need = offset + stride * (info.count - 1) + esize
     if need > len(view.data):
         reader.fail(pointer, f"{info.count} elements from byte {offset} need {need} bytes but the "

@@ -148,6 +148,8 @@ class LoaderBase:
             self.r.fail(p, f"bytes {offset}..{offset + length} run past the end of the "
                            f"buffer ({len(buf)} bytes)")
         stride = self.r.get_int(v, "byteStride", p, None, minimum=4, maximum=252)
+        if stride is not None and stride % 4:
+            self.r.fail(child(p, "byteStride"), f"byteStride {stride} is not a multiple of 4")
         target = self.r.get_int(v, "target", p, None, minimum=None)
         return acc.BufferView(buf[offset:offset + length], stride, target)
 

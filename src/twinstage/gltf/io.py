@@ -13,11 +13,12 @@ import binascii
 import json
 import os
 import re
+import stat
 import struct
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import unquote, unquote_to_bytes
 
 from twinstage.errors import GltfError
 
@@ -122,19 +123,25 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
 
 
-def _read_file(path: Path, model: Path) -> bytes:
+def _read_file(path: Path, model: Path, pointer: str = "") -> bytes:
+    """Bytes of a regular file (never a pipe, device or folder), size-limited."""
+    name = path.name if path != model else ""
+    what = f"{name!r}" if name else "file"
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise GltfError(model, "", f"{path.name} is {size} bytes, over the "
-                                       f"{MAX_FILE_BYTES} limit")
+        st = path.stat()
+        if stat.S_ISDIR(st.st_mode):
+            raise GltfError(model, pointer, f"{what} is a folder, not a file")
+        if not stat.S_ISREG(st.st_mode):
+            raise GltfError(model, pointer, f"{what} is not a regular file")
+        if st.st_size > MAX_FILE_BYTES:
+            raise GltfError(model, pointer, f"{what} is {st.st_size} bytes, over the "
+                                            f"{MAX_FILE_BYTES} limit")
         return path.read_bytes()
     except FileNotFoundError:
-        raise GltfError(model, "", f"file {path.name!r} not found") from None
-    except IsADirectoryError:
-        raise GltfError(model, "", f"{path.name!r} is a folder, not a file") from None
+        raise GltfError(model, pointer, f"{what} not found"
+                        + (" next to the model" if name else "")) from None
     except OSError as exc:
-        raise GltfError(model, "", f"cannot read {path.name!r}: {exc.strerror}") from None
+        raise GltfError(model, pointer, f"cannot read {what}: {exc.strerror}") from None
 
 
 def read_uri(model: Path, uri: str, pointer: str, folder: str | None = None
@@ -162,16 +169,14 @@ def read_uri(model: Path, uri: str, pointer: str, folder: str | None = None
     if rel.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", rel) or "\x00" in rel:
         raise GltfError(model, pointer, f"absolute path {uri!r} is not allowed; "
                                         "resources must be relative to the model")
-    folder = folder or model_folder(model)
-    target = Path(os.path.realpath(os.path.join(folder, rel)))
-    if not target.is_relative_to(folder):
-        raise GltfError(model, pointer, f"{uri!r} points outside the model's folder")
     try:
-        return _read_file(target, model), None
-    except GltfError:
-        if not target.exists():
-            raise GltfError(model, pointer, f"file {uri!r} not found next to the model") from None
-        raise
+        folder = folder or model_folder(model)
+        target = Path(os.path.realpath(os.path.join(folder, rel)))
+    except (OSError, ValueError) as exc:  # loops, over-long or unencodable names
+        raise GltfError(model, pointer, f"cannot resolve {uri!r}: {exc}") from None
+    if not target.is_relative_to(folder) or target == Path(folder):
+        raise GltfError(model, pointer, f"{uri!r} points outside the model's folder")
+    return _read_file(target, model, pointer), None
 
 
 def model_folder(model: Path) -> str:
@@ -186,9 +191,12 @@ def _decode_data_uri(model: Path, uri: str, pointer: str) -> tuple[bytes, str | 
     payload = uri[m.end():]
     if m.group(3):
         try:
-            data = base64.b64decode(payload, validate=False)
+            data = base64.b64decode(re.sub(r"\s+", "", payload), validate=True)
         except (binascii.Error, ValueError) as exc:
             raise GltfError(model, pointer, f"data: URI has invalid base64: {exc}") from None
     else:
-        data = unquote(payload).encode("latin-1", errors="replace")
+        try:
+            data = unquote_to_bytes(payload)
+        except (TypeError, ValueError) as exc:
+            raise GltfError(model, pointer, f"malformed data: URI: {exc}") from None
     return data, (m.group(1) or None)

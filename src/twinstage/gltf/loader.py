@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 import numpy as np
 from numpy.typing import NDArray
 
-from twinstage.errors import GltfError
+from twinstage.errors import AssetError, GltfError
 from twinstage.gltf.document import JsonObject, child
 from twinstage.gltf.extensions import check_extensions
 from twinstage.gltf.materials import MaterialLoader
@@ -388,8 +388,11 @@ class GltfLoader(MaterialLoader):
         values = s.output.reshape(keys, width)
         if k not in checked:
             if not (self._times_valid(s.input) and values_finite(values)):
-                check_keys(s.input, values, s.interpolation, file=str(self.path),
-                           where=child(cp, "sampler"))
+                try:
+                    check_keys(s.input, values, s.interpolation, file=str(self.path),
+                               where=child(cp, "sampler"))
+                except AssetError as exc:
+                    raise GltfError(self.path, exc.where, exc.what) from None
             checked.add(k)
         if values.shape != s.output.shape:
             samplers[k] = AnimationSampler(s.input, values, s.interpolation)
@@ -422,6 +425,7 @@ class GltfLoader(MaterialLoader):
     def _load_parts(self) -> dict[str, Any]:
         each = self.each
         each("buffers", self.load_buffer)  # unused buffers and accessors are checked too
+        each("bufferViews", self.load_buffer_view)
         each("accessors", self.load_accessor)
         parts: dict[str, Any] = {
             "images": each("images", self.load_image),

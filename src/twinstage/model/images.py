@@ -109,7 +109,10 @@ def decode_rgba(data: bytes | memoryview, width: int, height: int) -> NDArray[np
             if im.size != (width, height):
                 raise ImageDataError(f"decoded size {im.size} differs from header {width}x{height}")
             rgba = np.asarray(im.convert("RGBA"))
-    except (OSError, UnidentifiedImageError, SyntaxError) as exc:
+    except ImageDataError:
+        raise
+    except (OSError, UnidentifiedImageError, SyntaxError, ValueError,
+            Image.DecompressionBombError) as exc:
         raise ImageDataError(f"image cannot be decoded: {exc}") from None
     rgba.setflags(write=False)
     return rgba

@@ -15,6 +15,8 @@ F64 = NDArray[np.float64]
 def quat_normalize(q: ArrayLike) -> F64:
     """Unit quaternions ``(..., 4)``; a zero quaternion becomes the identity."""
     q = np.asarray(q, dtype=np.float64)
+    big = np.max(np.abs(q), axis=-1, keepdims=True)  # pre-scale: the norm of 1e200 overflows
+    q = np.divide(q, big, out=np.zeros_like(q), where=big > 0)
     n = np.linalg.norm(q, axis=-1, keepdims=True)
     out = np.divide(q, n, out=np.zeros_like(q), where=n > 0)
     out[..., 3] = np.where(n[..., 0] > 0, out[..., 3], 1.0)
