@@ -17,7 +17,7 @@ from pathlib import Path
 from twinstage.errors import GltfError, TwinStageWarning
 from twinstage.gltf.io import read_container
 from twinstage.gltf.loader import GltfLoader
-from twinstage.model.scene import Asset, Format, Warning_
+from twinstage.model.scene import Asset, Format, LoadWarning
 
 __all__ = ["Report", "load", "validate"]
 
@@ -57,7 +57,7 @@ class Report:
 
     path: str
     errors: tuple[GltfError, ...]
-    warnings: tuple[Warning_, ...]
+    warnings: tuple[LoadWarning, ...]
     asset: Asset | None
 
     @property

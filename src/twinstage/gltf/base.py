@@ -16,7 +16,7 @@ from twinstage.errors import GltfError
 from twinstage.gltf import accessors as acc
 from twinstage.gltf.document import JsonObject, Reader, child
 from twinstage.gltf.io import Container, model_folder, read_uri
-from twinstage.model.scene import Warning_
+from twinstage.model.scene import LoadWarning
 
 T = TypeVar("T")
 
@@ -50,7 +50,7 @@ class LoaderBase:
         self.container = container
         self.collect = collect
         self.errors: list[GltfError] = []
-        self.warnings: list[Warning_] = []
+        self.warnings: list[LoadWarning] = []
         self.reader = Reader(str(path), self._warn)
         self._memo: dict[tuple[str, int], Any] = {}
         self._arrays: dict[str, list[Any]] = {}
@@ -66,7 +66,7 @@ class LoaderBase:
         return found
 
     def _warn(self, pointer: str, message: str) -> None:
-        w = Warning_(pointer, message)
+        w = LoadWarning(pointer, message)
         if w not in self.warnings:
             self.warnings.append(w)
 

@@ -292,7 +292,7 @@ class Scene:
 
 
 @dataclass(frozen=True, slots=True)
-class Warning_:
+class LoadWarning:
     """A recoverable problem found while loading: where (JSON pointer) and what."""
 
     pointer: str
@@ -326,7 +326,7 @@ class Asset:
     extensions_required: tuple[str, ...] = ()
     vrm: VrmInfo | None = None
     vrma: VrmAnimation | None = None
-    warnings: tuple[Warning_, ...] = ()
+    warnings: tuple[LoadWarning, ...] = ()
 
     @property
     def root_nodes(self) -> tuple[int, ...]:
