@@ -7,6 +7,7 @@ lists; :mod:`materials` and :mod:`loader` build on it.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cached_property
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -57,13 +58,10 @@ class LoaderBase:
         self.r = self.reader
 
     # -- plumbing ----------------------------------------------------------------
-    @property
+    @cached_property
     def folder(self) -> str:
         """The model's folder, symlinks resolved once per load (URIs must stay inside)."""
-        found: str | None = self._memo.get(("folder", 0))
-        if found is None:
-            found = self._memo[("folder", 0)] = model_folder(self.path)
-        return found
+        return model_folder(self.path)
 
     def _warn(self, pointer: str, message: str) -> None:
         w = LoadWarning(pointer, message)
@@ -153,11 +151,9 @@ class LoaderBase:
         target = self.r.get_int(v, "target", p, None, minimum=None)
         return acc.BufferView(buf[offset:offset + length], stride, target)
 
+    @cached_property
     def _views(self) -> _Views:
-        views: _Views | None = self._memo.get(("views", 0))
-        if views is None:
-            views = self._memo[("views", 0)] = _Views(self)
-        return views
+        return _Views(self)
 
     def load_accessor(self, index: int) -> NDArray[Any]:
         """Decoded, bounds-checked accessor ``index`` (normalized integers → float32)."""
@@ -166,7 +162,7 @@ class LoaderBase:
     def _load_accessor(self, index: int) -> NDArray[Any]:
         a, p = self.item("accessors", index)
         info = self.accessor_info(index)
-        raw = acc.decode(self.r, a, p, self._views(), normalize=False, info=info)
+        raw = acc.decode(self.r, a, p, self._views, normalize=False, info=info)
         if self.collect or raw.dtype.kind != "f":
             acc.check_bounds(self.r, a, p, raw)
         return acc.normalized(raw, info.component_type) if info.normalized else raw
